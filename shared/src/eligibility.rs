@@ -135,3 +135,7 @@ pub fn check(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "eligibility_tests.rs"]
+mod tests;

@@ -154,3 +154,225 @@ impl WeekdayName for jiff::civil::Date {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn error_of(list: &[&str]) -> String {
+        parse(&args(list), CalendarSettings::default()).expect_err("the arguments are refused")
+    }
+
+    // `parse` reads STACK_LISTEN and STACK_DATA_DIR from the process environment; these tests
+    // assume neither is set, as in CI.
+    #[test]
+    fn no_arguments_means_serve_with_the_defaults() {
+        let command = parse(&[], CalendarSettings::default());
+
+        assert_eq!(
+            command,
+            Ok(Command::Serve {
+                listen: "127.0.0.1:8080".parse().unwrap(),
+                data_dir: PathBuf::from(".data"),
+                calendar: CalendarSettings::default(),
+            })
+        );
+    }
+
+    #[test]
+    fn serve_takes_a_listen_address() {
+        let command = parse(
+            &args(&["serve", "--listen", "127.0.0.1:9000"]),
+            CalendarSettings::default(),
+        );
+
+        assert_eq!(
+            command,
+            Ok(Command::Serve {
+                listen: "127.0.0.1:9000".parse().unwrap(),
+                data_dir: PathBuf::from(".data"),
+                calendar: CalendarSettings::default(),
+            })
+        );
+    }
+
+    #[test]
+    fn closed_days_takes_a_year() {
+        let command = parse(&args(&["closed-days", "2027"]), CalendarSettings::default());
+
+        assert_eq!(
+            command,
+            Ok(Command::ClosedDays {
+                year: 2027,
+                calendar: CalendarSettings::default(),
+            })
+        );
+    }
+
+    #[test]
+    fn deadline_takes_an_instant_and_a_zone_flag() {
+        let command = parse(
+            &args(&[
+                "deadline",
+                "2026-11-25T15:00:00-05:00",
+                "--zone",
+                "America/Chicago",
+            ]),
+            CalendarSettings::default(),
+        );
+
+        assert_eq!(
+            command,
+            Ok(Command::Deadline {
+                at: "2026-11-25T20:00:00Z".parse().unwrap(),
+                calendar: CalendarSettings {
+                    zone: Some("America/Chicago".to_owned()),
+                    ..CalendarSettings::default()
+                },
+            })
+        );
+    }
+
+    #[test]
+    fn a_flag_overrides_the_environment_and_the_rest_of_the_environment_stays() {
+        let env = CalendarSettings {
+            zone: Some("America/Denver".to_owned()),
+            close: Some("16:30".to_owned()),
+            ..CalendarSettings::default()
+        };
+
+        let command = parse(
+            &args(&["closed-days", "2027", "--zone", "Europe/Paris"]),
+            env,
+        );
+
+        assert_eq!(
+            command,
+            Ok(Command::ClosedDays {
+                year: 2027,
+                calendar: CalendarSettings {
+                    zone: Some("Europe/Paris".to_owned()),
+                    close: Some("16:30".to_owned()),
+                    ..CalendarSettings::default()
+                },
+            })
+        );
+    }
+
+    #[test]
+    fn help_is_recognised() {
+        let command = parse(&args(&["--help"]), CalendarSettings::default());
+
+        assert_eq!(command, Ok(Command::Help));
+    }
+
+    #[test]
+    fn an_unknown_flag_is_refused_by_name_with_the_usage() {
+        let error = error_of(&["serve", "--verbose"]);
+
+        assert!(error.starts_with("unknown flag --verbose"), "{error}");
+        assert!(error.contains(USAGE), "{error}");
+    }
+
+    #[test]
+    fn a_flag_without_its_value_is_refused_by_name() {
+        let error = error_of(&["serve", "--listen"]);
+
+        assert!(error.starts_with("--listen needs a value"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_refused() {
+        let error = error_of(&["--listen", "localhost"]);
+
+        assert!(error.contains("not localhost"), "{error}");
+    }
+
+    #[test]
+    fn a_year_that_is_not_a_number_is_refused() {
+        let error = error_of(&["closed-days", "next-year"]);
+
+        assert_eq!(
+            error,
+            "closed-days takes a year such as 2027, not next-year"
+        );
+    }
+
+    #[test]
+    fn an_instant_that_is_not_rfc_3339_is_refused() {
+        let error = error_of(&["deadline", "2026-11-25 3pm"]);
+
+        assert!(
+            error.starts_with("deadline takes an RFC 3339 instant"),
+            "{error}"
+        );
+        assert!(error.ends_with("not 2026-11-25 3pm"), "{error}");
+    }
+
+    #[test]
+    fn a_command_with_too_many_arguments_gets_the_usage() {
+        let error = error_of(&["closed-days", "2027", "2028"]);
+
+        assert_eq!(error, USAGE);
+    }
+
+    #[test]
+    fn closed_days_of_2027_list_the_observed_dates() {
+        let calendar = PracticeCalendar::default();
+
+        let report = closed_days_report(&calendar, 2027);
+
+        // Juneteenth falls on a Saturday in 2027, Christmas too, and New Year's Day 2028 as
+        // well: each is observed on the Friday before, the last one still in 2027.
+        for line in [
+            "2027-06-18  Friday     Juneteenth National Independence Day",
+            "2027-12-24  Friday     Christmas Day",
+            "2027-12-31  Friday     New Year's Day",
+        ] {
+            assert!(
+                report.lines().any(|l| l == line),
+                "{line:?} missing from:\n{report}"
+            );
+        }
+        assert!(
+            report.starts_with("Closed days of 2027 (America/New_York;"),
+            "{report}"
+        );
+        assert!(!report.contains("2027-06-19"), "{report}");
+        assert!(!report.contains("2027-12-25"), "{report}");
+    }
+
+    #[test]
+    fn closed_days_of_2027_list_twelve_observed_dates() {
+        let calendar = PracticeCalendar::default();
+
+        let report = closed_days_report(&calendar, 2027);
+
+        // New Year's Day 2027 is a Friday and 2028's is observed on 2027-12-31, so 2027
+        // lists twelve observed dates: eleven holidays plus the next year's New Year's Day.
+        assert_eq!(report.lines().count(), 1 + 12, "{report}");
+    }
+
+    #[test]
+    fn the_deadline_of_the_wednesday_before_thanksgiving_is_friday_at_the_close() {
+        let calendar = PracticeCalendar::default();
+        let wednesday_afternoon = "2026-11-25T15:00:00-05:00".parse().unwrap();
+
+        let report = deadline_report(&calendar, wednesday_afternoon);
+
+        let deadline = report.lines().nth(1).unwrap_or_default();
+        assert_eq!(
+            deadline,
+            "deadline  2026-11-27T22:00:00Z  (Friday, November 27, 2026 at 5:00 PM EST)"
+        );
+        let reminder = report.lines().nth(2).unwrap_or_default();
+        assert_eq!(
+            reminder,
+            "reminder  2026-11-27T20:00:00Z  (Friday, November 27, 2026 at 3:00 PM EST)"
+        );
+    }
+}

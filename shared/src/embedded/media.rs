@@ -32,12 +32,15 @@ pub(super) const EVENT_MULTIPART: &str = "ObjectCreated:CompleteMultipartUpload"
 /// An object was written: what S3 would announce to the upload notification.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjectCreated {
+    /// Where the object was written.
     pub key: ObjectKey,
+    /// Its length in bytes.
     pub size: u64,
     /// Quoted, as S3 reports it.
     pub etag: String,
     /// `ObjectCreated:Put` or `ObjectCreated:CompleteMultipartUpload`.
     pub event_name: &'static str,
+    /// When the write completed, the event's `eventTime`.
     pub at: Timestamp,
 }
 

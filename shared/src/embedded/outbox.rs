@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex};
 pub struct OutboxEntry {
     /// Increases with every message sent.
     pub seq: i64,
+    /// When it was sent.
     pub at: Timestamp,
+    /// The message as rendered, address included.
     pub mail: Mail,
 }
 

@@ -24,7 +24,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS visits_one_open_per_patient ON visits (patient
     WHERE status IN ('awaiting_upload', 'submitted', 'awaiting_patient');
 CREATE INDEX IF NOT EXISTS visits_queue
     ON visits (status, COALESCE(deadline, 9223372036854775807), id);
-CREATE INDEX IF NOT EXISTS visits_by_patient ON visits (patient_id, created_at);
+CREATE INDEX IF NOT EXISTS visits_by_patient ON visits (patient_id, created_at, id);
 
 CREATE TABLE IF NOT EXISTS patients (
     id TEXT PRIMARY KEY,
@@ -92,7 +92,5 @@ pub(super) fn migrate(conn: &Connection) -> Result<(), PortError> {
         .map_err(db_error("creating the schema"))?;
     }
 
-    Ok(Self {
-        conn: Arc::new(Mutex::new(conn)),
-    })
+    Ok(())
 }

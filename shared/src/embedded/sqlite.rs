@@ -15,7 +15,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-/// The queue's sort key for a visit without a deadline: after every real one.
+/// The queue's sort key for a visit without a deadline: after every real one. It is
+/// `i64::MAX`, spelt out in the `visits_queue` index of the schema.
 const NO_DEADLINE: i64 = i64::MAX;
 
 /// Visits, patients, audit events and notices in SQLite. Cloning shares the connection.

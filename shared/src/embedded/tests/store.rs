@@ -371,3 +371,16 @@ async fn notices_are_listed_oldest_first() {
 
     assert_eq!(keys, ["a", "b"]);
 }
+
+#[tokio::test]
+async fn a_database_from_a_newer_build_is_refused() {
+    let dir = super::TempDir::new();
+    let path = dir.path().join("local.db");
+    SqliteStore::open(&path).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+
+    assert!(SqliteStore::open(&path).is_err());
+}

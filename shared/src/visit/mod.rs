@@ -355,3 +355,6 @@ impl Visit {
         Ok(next)
     }
 }
+
+#[cfg(test)]
+mod tests;
