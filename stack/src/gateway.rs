@@ -10,7 +10,6 @@ use jiff::Timestamp;
 use lambda_http::http::{HeaderMap, Method, Response, StatusCode, header};
 use lambda_http::{Body, Request};
 use serde_json::{Map, Value, json};
-use shared::http::ApiError;
 
 /// A request as the stack's server received it.
 pub struct IncomingRequest<'a> {
@@ -22,21 +21,16 @@ pub struct IncomingRequest<'a> {
 }
 
 /// Verifies the `Authorization: Bearer` token like the JWT authorizer: a missing, forged or
-/// expired token is refused before any function runs.
-pub fn authorize(
-    issuer: &TokenIssuer,
-    headers: &HeaderMap,
-    now: Timestamp,
-) -> Result<Claims, Response<Body>> {
+/// expired token is refused before any function runs: `None`.
+pub fn authorize(issuer: &TokenIssuer, headers: &HeaderMap, now: Timestamp) -> Option<Claims> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| ApiError::Unauthenticated.into_response())?;
-    issuer.verify(token.trim(), now).map_err(|error| {
-        tracing::info!(%error, "token refused");
-        ApiError::Unauthenticated.into_response()
-    })
+        .and_then(|v| v.strip_prefix("Bearer "))?;
+    issuer
+        .verify(token.trim(), now)
+        .inspect_err(|error| tracing::info!(%error, "token refused"))
+        .ok()
 }
 
 /// The HTTP API event for a request, with `claims` in the authorizer context when given.

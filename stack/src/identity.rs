@@ -122,7 +122,7 @@ impl TokenIssuer {
             .decode(signature)
             .map_err(|_| TokenError::Malformed)?;
         let mut mac = self.mac();
-        mac.update(token[..token.rfind('.').unwrap_or(0)].as_bytes());
+        mac.update(&token.as_bytes()[..token.rfind('.').unwrap_or(0)]);
         mac.verify_slice(&signature)
             .map_err(|_| TokenError::BadSignature)?;
 

@@ -1,6 +1,6 @@
 //! Who gets in: the gateway's token check, the physician-only routes, and a patient's reach.
 
-use crate::{ESTABLISHED, NEW_PATIENT, PHYSICIAN, spawn_app, visit_id};
+use crate::{ESTABLISHED, NEW_PATIENT, spawn_app, visit_id};
 use serde_json::json;
 use visits_tests::MP4;
 
@@ -9,8 +9,7 @@ const MADE_UP_VISIT: &str = "00000000-0000-4000-8000-000000000000";
 
 /// Base64url without padding, as JWT segments are written.
 fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = chunk.iter().fold(0u32, |n, b| (n << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
@@ -113,11 +112,19 @@ async fn a_patient_token_is_refused_on_physician_routes() {
     let routes = [
         ("GET", "/review/queue".to_owned(), None),
         ("GET", format!("/review/visits/{id}"), None),
-        ("POST", format!("/review/visits/{id}/response"), Some(response)),
+        (
+            "POST",
+            format!("/review/visits/{id}/response"),
+            Some(response),
+        ),
         ("GET", "/review/patients".to_owned(), None),
         ("POST", "/review/patients".to_owned(), Some(new_patient)),
         ("GET", format!("/review/patients/{ESTABLISHED}"), None),
-        ("PATCH", format!("/review/patients/{ESTABLISHED}"), Some(json!({ "async_enabled": false }))),
+        (
+            "PATCH",
+            format!("/review/patients/{ESTABLISHED}"),
+            Some(json!({ "async_enabled": false })),
+        ),
     ];
 
     for (method, path, body) in routes {
@@ -127,7 +134,9 @@ async fn a_patient_token_is_refused_on_physician_routes() {
             .request(method.parse().expect("a method"), app.url(&path))
             .bearer_auth(&patient);
         if let Some(body) = body {
-            request = request.header("content-type", "application/json").body(body.to_string());
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
         }
         let reply = crate::Reply::of(request.send().await.expect("the request is sent")).await;
 
@@ -152,7 +161,9 @@ async fn patient_b_sees_not_found_for_patient_a_visit() {
 
     // Act
     let theirs = app.get(&format!("/visits/{id}"), Some(&patient_b)).await;
-    let missing = app.get(&format!("/visits/{MADE_UP_VISIT}"), Some(&patient_b)).await;
+    let missing = app
+        .get(&format!("/visits/{MADE_UP_VISIT}"), Some(&patient_b))
+        .await;
 
     // Assert: someone else's visit is answered exactly like one that does not exist.
     assert_eq!(theirs.status, 404, "{}", theirs.body);

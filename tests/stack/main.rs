@@ -121,7 +121,11 @@ impl TestStack {
                 .expect("the sign-in request is sent"),
         )
         .await;
-        assert_eq!(reply.status, 200, "signing in {subject} failed: {}", reply.body);
+        assert_eq!(
+            reply.status, 200,
+            "signing in {subject} failed: {}",
+            reply.body
+        );
         reply.body["token"].as_str().expect("a token").to_owned()
     }
 
@@ -223,7 +227,11 @@ impl TestStack {
     /// Every mail sent so far, oldest first.
     pub async fn mails(&self) -> Vec<Value> {
         let reply = self.get("/dev/outbox.json", None).await;
-        assert_eq!(reply.status, 200, "reading the outbox failed: {}", reply.body);
+        assert_eq!(
+            reply.status, 200,
+            "reading the outbox failed: {}",
+            reply.body
+        );
         let mut mails = reply.body.as_array().expect("a list of mails").clone();
         // The outbox lists newest first.
         mails.reverse();
@@ -232,7 +240,11 @@ impl TestStack {
 
     /// The template names of the mail sent so far, oldest first.
     pub async fn templates(&self) -> Vec<String> {
-        self.mails().await.iter().map(|mail| template_of(mail).to_owned()).collect()
+        self.mails()
+            .await
+            .iter()
+            .map(|mail| template_of(mail).to_owned())
+            .collect()
     }
 
     /// Polls the outbox until every template of `wanted` was sent; returns all template names.
@@ -275,7 +287,10 @@ fn collect_files(dir: &Path, found: &mut Vec<String>) {
 
 /// The visit id of a create-visit response.
 pub fn visit_id(created: &Value) -> String {
-    created["visit"]["id"].as_str().expect("a visit id").to_owned()
+    created["visit"]["id"]
+        .as_str()
+        .expect("a visit id")
+        .to_owned()
 }
 
 /// The template name of a mail from the outbox: `{"template": {"template": "…", …}}`.

@@ -14,10 +14,16 @@ async fn assert_nothing_stored(app: &TestStack, token: &str, id: &str) {
     tokio::time::sleep(SETTLE).await;
     let visit = app.get(&format!("/visits/{id}"), Some(token)).await;
     assert_eq!(visit.body["status"], "awaiting_upload", "{}", visit.body);
-    assert_eq!(app.stored_objects(), Vec::<String>::new(), "an object was stored");
+    assert_eq!(
+        app.stored_objects(),
+        Vec::<String>::new(),
+        "an object was stored"
+    );
     let templates = app.templates().await;
     assert!(
-        !templates.iter().any(|t| t == "upload_received" || t == "new_visit_waiting"),
+        !templates
+            .iter()
+            .any(|t| t == "upload_received" || t == "new_visit_waiting"),
         "upload mail was sent: {templates:?}"
     );
 }
