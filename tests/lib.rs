@@ -100,6 +100,7 @@ impl TestApp {
             media: media.clone(),
             notifier: outbox.clone(),
             scheduler: timers.clone(),
+            identities: Arc::new(shared::embedded::LocalDirectory),
             clock: clock.clone(),
             calendar: PracticeCalendar::default(),
             settings,
@@ -166,7 +167,7 @@ impl TestApp {
     /// Sends an API request to the function that serves its route, as API Gateway would.
     pub async fn call(&self, request: Request) -> Response<Body> {
         let path = request.uri().path().to_owned();
-        if request.method() == "POST" && path == "/visits" {
+        if request.method() == "POST" && (path == "/visits" || path == "/visits/eligibility") {
             create_visit::handle(&self.services, request).await
         } else if path.starts_with("/review") {
             review_api::handle(&self.services, request).await
@@ -336,3 +337,5 @@ pub fn read(response: Response<Body>) -> (u16, Value) {
 pub fn first_key(visit_id: &str) -> ObjectKey {
     ObjectKey::for_upload(shared::ids::VisitId::parse(visit_id).unwrap(), 1)
 }
+
+pub mod servers;

@@ -66,10 +66,20 @@ async fn main() {
     let store = SqliteStore::in_memory().unwrap();
     for n in 0..2_000 {
         let patient = PatientId::parse(&format!("p-{n}")).unwrap();
-        let visit = Visit::new(VisitId::new(), patient, intake(), VideoType::Mp4, 100, start);
+        let visit = Visit::new(
+            VisitId::new(),
+            patient,
+            intake(),
+            VideoType::Mp4,
+            100,
+            start,
+        );
         store.create_visit(&visit).await.unwrap();
         let due = calendar.due_for(start + SignedDuration::from_mins(i64::from(n)));
-        store.save_visit(&visit.upload_verified(start, due).unwrap()).await.unwrap();
+        store
+            .save_visit(&visit.upload_verified(start, due).unwrap())
+            .await
+            .unwrap();
     }
     let iterations = 2_000;
     let begun = Instant::now();
@@ -77,5 +87,8 @@ async fn main() {
         black_box(store.queue(25, None).await.unwrap());
     }
     let per_op = begun.elapsed() / iterations;
-    println!("{:<40} {per_op:>12?} per operation ({iterations} iterations)", "store: first queue page of 2000");
+    println!(
+        "{:<40} {per_op:>12?} per operation ({iterations} iterations)",
+        "store: first queue page of 2000"
+    );
 }

@@ -30,6 +30,19 @@ pub struct CreateVisitRequest {
     pub video: VideoDeclaration,
 }
 
+/// `POST /visits/eligibility`: the intake alone, checked before anything is recorded.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityRequest {
+    pub intake: Intake,
+}
+
+/// The intake allows an async visit.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Eligible {
+    pub eligible: bool,
+}
+
 /// An accepted visit and how to upload its video.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CreatedVisit {

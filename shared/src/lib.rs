@@ -1,6 +1,7 @@
 //! The visit core shared by every function and the one-machine stack: the domain (visits,
 //! eligibility, the practice calendar), the ports the handlers talk through, and adapters.
 
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod calendar;
@@ -20,3 +21,6 @@ pub mod visit;
 
 #[cfg(feature = "embedded")]
 pub mod embedded;
+
+#[cfg(feature = "aws")]
+pub mod aws;

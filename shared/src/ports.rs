@@ -283,6 +283,15 @@ pub trait AlertScheduler: Send + Sync {
     async fn cancel(&self, name: &str) -> Result<(), PortError>;
 }
 
+/// The practice's sign-in directory: on AWS the Cognito user pool, locally the dev sign-in.
+#[async_trait]
+pub trait IdentityDirectory: Send + Sync {
+    /// Gives a new patient a sign-in identity in the patient group (on AWS, an invitation
+    /// mail with a temporary password) and returns the identity's subject, which becomes the
+    /// patient's id. Inviting an address that already has an identity returns that identity.
+    async fn invite_patient(&self, email: &str) -> Result<PatientId, PortError>;
+}
+
 /// The time, behind a port so tests can hold it still.
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;

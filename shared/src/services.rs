@@ -1,7 +1,7 @@
 //! Everything a handler needs, built once per process and borrowed by every invocation.
 
 use crate::calendar::PracticeCalendar;
-use crate::ports::{AlertScheduler, Clock, MediaStore, Notifier, VisitStore};
+use crate::ports::{AlertScheduler, Clock, IdentityDirectory, MediaStore, Notifier, VisitStore};
 use crate::settings::Settings;
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ pub struct Services {
     pub media: Arc<dyn MediaStore>,
     pub notifier: Arc<dyn Notifier>,
     pub scheduler: Arc<dyn AlertScheduler>,
+    pub identities: Arc<dyn IdentityDirectory>,
     pub clock: Arc<dyn Clock>,
     pub calendar: PracticeCalendar,
     pub settings: Settings,

@@ -1,5 +1,6 @@
-//! Verification of an uploaded object before its visit enters the queue: length within the
-//! declared bound, the declared video type, and a container whose first bytes say so.
+//! Verification of an uploaded object before its visit enters the queue: exactly the declared
+//! length (a multipart upload completed with parts missing is short), the declared video
+//! type, and a container whose first bytes say so.
 
 use crate::ports::ObjectInfo;
 use crate::visit::{RejectionReason, Upload, VideoType};
@@ -12,7 +13,7 @@ const EBML_MAGIC: [u8; 4] = [0x1A, 0x45, 0xDF, 0xA3];
 
 /// Checks a stored object against the upload the visit declared.
 pub fn verify_upload(upload: &Upload, object: &ObjectInfo) -> Result<(), RejectionReason> {
-    if object.size == 0 || object.size > upload.declared_length {
+    if object.size == 0 || object.size != upload.declared_length {
         return Err(RejectionReason::WrongLength);
     }
     let stored_type = object
@@ -89,7 +90,7 @@ mod tests {
 
     #[test]
     fn a_webm_with_codec_parameters_in_its_type_is_accepted() {
-        let stored = object(50, "video/webm;codecs=vp8,opus", WEBM);
+        let stored = object(100, "video/webm;codecs=vp8,opus", WEBM);
         assert_eq!(
             verify_upload(&upload(VideoType::Webm, 100), &stored),
             Ok(())
@@ -108,6 +109,15 @@ mod tests {
     #[test]
     fn an_object_longer_than_declared_is_rejected() {
         let stored = object(101, "video/mp4", MP4);
+        assert_eq!(
+            verify_upload(&upload(VideoType::Mp4, 100), &stored),
+            Err(RejectionReason::WrongLength)
+        );
+    }
+
+    #[test]
+    fn an_object_shorter_than_declared_is_rejected() {
+        let stored = object(99, "video/mp4", MP4);
         assert_eq!(
             verify_upload(&upload(VideoType::Mp4, 100), &stored),
             Err(RejectionReason::WrongLength)

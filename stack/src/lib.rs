@@ -9,11 +9,12 @@ pub mod identity;
 mod pages;
 mod seed;
 mod server;
+mod web;
 mod workers;
 
 use identity::TokenIssuer;
 use shared::calendar::PracticeCalendar;
-use shared::embedded::{FolderMedia, Outbox, SqliteStore, SqliteTimers};
+use shared::embedded::{FolderMedia, LocalDirectory, Outbox, SqliteStore, SqliteTimers};
 use shared::ports::{Clock, PortError, SystemClock};
 use shared::services::Services;
 use shared::settings::Settings;
@@ -122,6 +123,7 @@ pub async fn start(config: StackConfig) -> Result<RunningStack, PortError> {
         media: media.clone(),
         notifier: outbox.clone(),
         scheduler: timers.clone(),
+        identities: Arc::new(LocalDirectory),
         clock: config.clock.clone(),
         calendar: config.calendar.clone(),
         settings,

@@ -8,3 +8,4 @@ mod idempotency;
 mod openapi;
 mod privacy;
 mod refusals;
+mod template;

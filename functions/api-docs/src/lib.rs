@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         create_visit::create_visit,
+        create_visit::eligibility,
         patient_api::list_visits,
         patient_api::get_visit,
         patient_api::new_upload,

@@ -3,7 +3,7 @@
 
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::api::{CreateVisitRequest, CreatedVisit, VisitView};
+use shared::api::{CreateVisitRequest, CreatedVisit, EligibilityRequest, Eligible, VisitView};
 use shared::audit::{Actor, AuditAction, AuditEvent};
 use shared::effects::{abandon_alert, audit, upload_plan};
 use shared::eligibility::{self, RefusalCode};
@@ -22,13 +22,77 @@ pub async fn handle(services: &Services, request: Request) -> Response<Body> {
 }
 
 async fn route(services: &Services, request: &Request) -> ApiResult {
-    if segments(request) != ["visits"] {
-        return Err(ApiError::NoSuchRoute);
-    }
+    let path = segments(request);
+    let handler = match path
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["visits"] => Route::Create,
+        ["visits", "eligibility"] => Route::Eligibility,
+        _ => return Err(ApiError::NoSuchRoute),
+    };
     if request.method() != Method::POST {
         return Err(ApiError::MethodNotAllowed);
     }
-    create_visit(services, request).await
+    match handler {
+        Route::Create => create_visit(services, request).await,
+        Route::Eligibility => eligibility(services, request).await,
+    }
+}
+
+enum Route {
+    Create,
+    Eligibility,
+}
+
+#[utoipa::path(
+    post,
+    path = "/visits/eligibility",
+    tag = "patient",
+    request_body = EligibilityRequest,
+    responses(
+        (status = 200, description = "An async visit may be started", body = Eligible),
+        (status = 403, description = "membership_inactive, new_patient or async_disabled", body = shared::api::Problem),
+        (status = 409, description = "visit_open: another visit is in progress", body = shared::api::Problem),
+        (status = 422, description = "crisis (with 988 and 911) or live_visit_recommended", body = shared::api::Problem),
+    ),
+    security(("jwt" = []))
+)]
+/// Applies the practice's policy to an intake before anything is recorded, so the patient
+/// learns at once whether an async visit fits. A refusal is audited (and a crisis alerts the
+/// physician) exactly as when creating a visit; creating one checks again.
+pub async fn eligibility(services: &Services, request: &Request) -> ApiResult {
+    let identity = Identity::from_request(request)?;
+    let patient_id = identity.require_patient()?;
+    let body: EligibilityRequest = read_json(request)?;
+    validate_intake(&body.intake)?;
+
+    check_policy(services, &patient_id, &body.intake).await?;
+    Ok(json_response(StatusCode::OK, &Eligible { eligible: true }))
+}
+
+/// Refuses the intake by the practice's policy, recording the refusal.
+async fn check_policy(
+    services: &Services,
+    patient_id: &PatientId,
+    intake: &shared::intake::Intake,
+) -> Result<(), ApiError> {
+    let patient = services.store.patient(patient_id).await?;
+    let open_visit = services
+        .store
+        .visits_of(patient_id)
+        .await?
+        .into_iter()
+        .find(|v| v.status.is_open())
+        .map(|v| v.id);
+
+    if let Err(refusal) = eligibility::check(patient.as_ref(), intake, open_visit) {
+        record_refusal(services, patient_id, refusal.code).await?;
+        return Err(ApiError::Refused(refusal));
+    }
+    Ok(())
 }
 
 #[utoipa::path(
@@ -53,19 +117,7 @@ pub async fn create_visit(services: &Services, request: &Request) -> ApiResult {
     let video = validate_video(&body.video, &services.settings)?;
     validate_intake(&body.intake)?;
 
-    let patient = services.store.patient(&patient_id).await?;
-    let open_visit = services
-        .store
-        .visits_of(&patient_id)
-        .await?
-        .into_iter()
-        .find(|v| v.status.is_open())
-        .map(|v| v.id);
-
-    if let Err(refusal) = eligibility::check(patient.as_ref(), &body.intake, open_visit) {
-        record_refusal(services, &patient_id, refusal.code).await?;
-        return Err(ApiError::Refused(refusal));
-    }
+    check_policy(services, &patient_id, &body.intake).await?;
 
     let now = services.clock.now();
     let visit = Visit::new(

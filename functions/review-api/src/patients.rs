@@ -57,8 +57,11 @@ pub async fn create(services: &Services, request: &Request) -> ApiResult {
         ));
     }
 
+    // The identity comes first: a patient record nobody can sign in to would be useless,
+    // while an identity without a record is refused everywhere and can be invited again.
+    let id = services.identities.invite_patient(email).await?;
     let patient = Patient {
-        id: PatientId::generate(),
+        id,
         name: name.to_owned(),
         email: email.to_owned(),
         membership: body.membership,

@@ -1,72 +1,47 @@
-//! Fires the timed alerts: the reminder before a visit's deadline, the overdue alert at it,
-//! and the abandonment of a visit whose upload never came. It re-reads the visit first, so a
-//! late, repeated or out-of-date alert never sends a wrong email.
+//! The Scheduler target: fires the timed alerts of a visit (reminder, overdue, abandonment).
+//! The logic lives in `shared::alerts`, because scheduling an instant that has already
+//! passed fires the alert at once from wherever it was scheduled.
 
-use shared::audit::{Actor, AuditAction};
-use shared::effects::{audit, send_once};
-use shared::notice::Template;
-use shared::ports::{AlertKind, AlertPayload, PortError, WriteError};
+pub use shared::alerts::Outcome;
+use shared::ports::{AlertPayload, PortError};
 use shared::services::Services;
-use shared::visit::VisitStatus;
 
-/// What an alert did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The physician was mailed.
-    Sent,
-    /// The visit was abandoned.
-    Abandoned,
-    /// Nothing to do: the visit moved on, is gone, or this alert was sent before.
-    Skipped,
+/// Handles one Scheduler invocation, whose payload is the schedule's input. An error makes
+/// Lambda retry the invocation, which is safe: alerts are idempotent.
+pub async fn handle(services: &Services, payload: AlertPayload) -> Result<Outcome, PortError> {
+    shared::alerts::fire(services, payload).await
 }
 
-/// Handles one Scheduler invocation. An error means a port failed and the invocation should
-/// be retried, which is safe.
-pub async fn handle(services: &Services, payload: AlertPayload) -> Result<Outcome, PortError> {
-    let Some(visit) = services.store.visit(payload.visit_id).await? else {
-        tracing::info!(visit_id = %payload.visit_id, "alert for a missing visit; skipped");
-        return Ok(Outcome::Skipped);
-    };
-
-    if payload.alert == AlertKind::Abandon {
-        let Ok(next) = visit.abandon(services.clock.now()) else {
-            return Ok(Outcome::Skipped);
-        };
-        match services.store.save_visit(&next).await {
-            Ok(()) => {}
-            Err(WriteError::Conflict) => return Ok(Outcome::Skipped),
-            Err(WriteError::Port(error)) => return Err(error),
-            Err(other) => return Err(PortError::new("abandoning the visit", other.to_string())),
-        }
-        audit(services, &next, Actor::System, AuditAction::Abandoned).await?;
-        tracing::info!(visit_id = %next.id, "visit abandoned");
-        return Ok(Outcome::Abandoned);
-    }
-
-    // Only a visit still waiting for the physician, in the round the alert was made for.
-    let (Some(due), true) = (visit.due, visit.status == VisitStatus::Submitted) else {
-        return Ok(Outcome::Skipped);
-    };
-    if visit.round != payload.round {
-        return Ok(Outcome::Skipped);
-    }
-
-    let template = match payload.alert {
-        AlertKind::Reminder => Template::ReminderDue {
-            due: services.calendar.describe(due.deadline),
+/// A CloudWatch embedded-metric log line counting one overdue visit, for the alarm on
+/// visits past their deadline. It names no visit.
+pub fn overdue_metric(namespace: &str, at: jiff::Timestamp) -> String {
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": at.as_millisecond(),
+            "CloudWatchMetrics": [{
+                "Namespace": namespace,
+                "Dimensions": [[]],
+                "Metrics": [{ "Name": "VisitsOverdue", "Unit": "Count" }]
+            }]
         },
-        _ => Template::Overdue,
-    };
-    let key = format!("r{}:{}", payload.round, payload.alert.as_str());
-    let to = &services.settings.physician_email;
-    if !send_once(services, visit.id, &key, template, to).await? {
-        return Ok(Outcome::Skipped);
-    }
+        "VisitsOverdue": 1
+    })
+    .to_string()
+}
 
-    let action = AuditAction::AlertSent {
-        alert: payload.alert,
-        round: payload.round,
-    };
-    audit(services, &visit, Actor::System, action).await?;
-    Ok(Outcome::Sent)
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_overdue_metric_is_an_embedded_metric_line_without_ids() {
+        let line =
+            super::overdue_metric("AsyncVisits/test", "2026-12-02T22:00:00Z".parse().unwrap());
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+
+        assert_eq!(value["VisitsOverdue"], 1);
+        assert_eq!(
+            value["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+            "AsyncVisits/test"
+        );
+        assert_eq!(value.as_object().unwrap().len(), 2);
+    }
 }

@@ -4,6 +4,7 @@
 //! writes, presigned-URL checks, multipart rules, at-least-once timers) because the same
 //! handlers run on both.
 
+mod identities;
 mod media;
 mod multipart;
 mod outbox;
@@ -15,6 +16,7 @@ mod timers;
 #[cfg(test)]
 mod tests;
 
+pub use identities::LocalDirectory;
 pub use media::{FolderMedia, ObjectCreated};
 pub use outbox::{Outbox, OutboxEntry};
 pub use signing::MediaRequestError;

@@ -162,7 +162,7 @@ pub struct Due {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionReason {
-    /// The object is empty or larger than the declared length.
+    /// The object is empty or not exactly the declared length.
     WrongLength,
     /// The stored content type is not the one declared.
     WrongContentType,
