@@ -42,6 +42,8 @@ pub fn index() -> Response<Body> {
         "Start",
         "<h1>Async visits, on this machine</h1>\
          <ul>\
+         <li><a href=\"/portal\">Patient portal</a>: start an async visit, read responses</li>\
+         <li><a href=\"/physician\">Physician's client</a>: the queue, visits, patients</li>\
          <li><a href=\"/dev/outbox\">Outbox</a>: every message the system sent</li>\
          <li><a href=\"/openapi.json\">OpenAPI document</a> of the HTTP API</li>\
          <li><code>GET /dev/accounts</code> and <code>POST /dev/sign-in</code>: the local \

@@ -5,6 +5,7 @@ use crate::Stack;
 use crate::gateway::{IncomingRequest, authorize, lambda_request, problem, response_bytes};
 use crate::pages;
 use crate::seed::DEMO_PHYSICIAN;
+use crate::web;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -14,7 +15,7 @@ use lambda_http::Body;
 use lambda_http::http::{Method, Request, Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use shared::embedded::MediaRequestError;
-use shared::http::{PATIENT_GROUP, PHYSICIAN_GROUP};
+use shared::http::{ApiError, PATIENT_GROUP, PHYSICIAN_GROUP};
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -59,17 +60,27 @@ async fn route(stack: &Stack, request: Request<Incoming>) -> Response<Full<Bytes
     let query = parts.uri.query().map(str::to_owned);
     let is_media_put = parts.method == Method::PUT && path.starts_with("/media/");
     let limit = if is_media_put {
-        usize::try_from(stack.services.settings.max_video_bytes).unwrap_or(usize::MAX)
+        // Never read more than the URL says it signed (its signature is checked next), nor
+        // more than any video may be.
+        let max = stack.services.settings.max_video_bytes;
+        let signed = signed_length(query.as_deref()).unwrap_or(max).min(max);
+        usize::try_from(signed).unwrap_or(usize::MAX)
     } else {
         MAX_API_BODY
     };
     let Ok(collected) = Limited::new(body, limit).collect().await else {
-        let too_large = problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "The body is too large.",
-        );
-        return finish(too_large);
+        // Like S3, a body longer than the signed length is refused as a signature mismatch
+        // of its length, not as an oversized request.
+        let refused = if is_media_put {
+            media_refused(&MediaRequestError::WrongLength)
+        } else {
+            problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "The body is too large.",
+            )
+        };
+        return finish(refused);
     };
     let body = collected.to_bytes();
 
@@ -84,6 +95,13 @@ async fn route(stack: &Stack, request: Request<Incoming>) -> Response<Full<Bytes
     finish(response)
 }
 
+/// The `length` a media URL claims to sign; parts declare theirs the same way.
+fn signed_length(query: Option<&str>) -> Option<u64> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("length=")?.parse().ok())
+}
+
 fn finish(response: Response<Body>) -> Response<Full<Bytes>> {
     let (parts, bytes) = response_bytes(response).into_parts();
     Response::from_parts(parts, Full::new(bytes))
@@ -96,17 +114,20 @@ async fn dispatch(stack: &Stack, request: &IncomingRequest<'_>) -> Response<Body
 
     match (request.method, segments.as_slice()) {
         (&Method::GET, []) => pages::index(),
+        (&Method::GET, [page @ ("portal" | "physician")]) => web::page(page),
+        (&Method::GET, ["web", file]) => web::file(file),
         (&Method::GET, ["openapi.json"]) => {
             api_docs::handle(lambda_request(request, None, now)).await
         }
         (_, ["visits", ..]) | (_, ["review", ..]) => {
-            let claims = match authorize(&stack.tokens, request.headers, now) {
-                Ok(claims) => claims,
-                Err(refused) => return refused,
+            let Some(claims) = authorize(&stack.tokens, request.headers, now) else {
+                return ApiError::Unauthenticated.into_response();
             };
             let event = lambda_request(request, Some(&claims), now);
             match (request.method, segments.as_slice()) {
-                (&Method::POST, ["visits"]) => create_visit::handle(services, event).await,
+                (&Method::POST, ["visits"] | ["visits", "eligibility"]) => {
+                    create_visit::handle(services, event).await
+                }
                 (_, ["visits", ..]) => patient_api::handle(services, event).await,
                 _ => review_api::handle(services, event).await,
             }

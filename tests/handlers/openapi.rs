@@ -13,6 +13,7 @@ async fn the_openapi_document_describes_every_route_the_functions_serve() {
     let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
     for path in [
         "/visits",
+        "/visits/eligibility",
         "/visits/{id}",
         "/visits/{id}/upload",
         "/visits/{id}/upload/complete",

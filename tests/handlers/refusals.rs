@@ -233,3 +233,67 @@ async fn a_patient_the_physician_adds_can_be_read_back() {
     assert_eq!(read_back["initial_evaluation_on"], json!(null));
     assert_eq!(read_back["async_enabled"], json!(true));
 }
+
+#[tokio::test]
+async fn the_eligibility_check_accepts_a_routine_intake_and_stores_nothing() {
+    let app = TestApp::new().await;
+    let body = json!({ "intake": routine_intake() }).to_string();
+
+    let request = api(
+        patient_claims(ESTABLISHED),
+        "POST",
+        "/visits/eligibility",
+        &body,
+    );
+    let (status, answer) = read(app.call(request).await);
+
+    assert_eq!((status, answer), (200, json!({ "eligible": true })));
+    let patient = PatientId::parse(ESTABLISHED).unwrap();
+    assert!(app.store.visits_of(&patient).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_eligibility_check_refuses_a_new_patient_before_anything_is_recorded() {
+    let app = TestApp::new().await;
+    let body = json!({ "intake": routine_intake() }).to_string();
+
+    let request = api(
+        patient_claims(NEW_PATIENT),
+        "POST",
+        "/visits/eligibility",
+        &body,
+    );
+    let (status, problem) = read(app.call(request).await);
+
+    assert_eq!((status, &problem["code"]), (403, &json!("new_patient")));
+    let trail = app
+        .store
+        .audit_of_patient(&PatientId::parse(NEW_PATIENT).unwrap())
+        .unwrap();
+    assert_eq!(
+        trail[0].action,
+        AuditAction::Refused {
+            code: RefusalCode::NewPatient
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_eligibility_check_of_a_crisis_shows_988_and_alerts_the_physician() {
+    let app = TestApp::new().await;
+    let body = json!({ "intake": with("crisis") }).to_string();
+
+    let request = api(
+        patient_claims(ESTABLISHED),
+        "POST",
+        "/visits/eligibility",
+        &body,
+    );
+    let (status, problem) = read(app.call(request).await);
+
+    assert_eq!(
+        (status, &problem["crisis_resources"][0]["href"]),
+        (422, &json!("tel:988"))
+    );
+    assert_eq!(app.templates(), ["crisis_alert"]);
+}
