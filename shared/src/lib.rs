@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod http;
 pub mod ids;
 pub mod intake;
+pub mod multipart;
 pub mod notice;
 pub mod patient;
 pub mod ports;

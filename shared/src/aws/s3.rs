@@ -8,6 +8,7 @@
 
 use super::sdk_error;
 use crate::ids::ObjectKey;
+use crate::multipart::part_lengths;
 use crate::ports::{
     CompletedPart, MEDIA_HEAD_BYTES, MediaStore, MultipartError, ObjectInfo, PartPlan, PortError,
     UploadPlan,
@@ -32,15 +33,6 @@ pub const MAX_UPLOAD_URL_TTL: SignedDuration = SignedDuration::from_mins(15);
 /// The longest a view URL lives: the physician's player starts at once, and a URL copied
 /// out of the browser must not keep working.
 pub const MAX_VIEW_URL_TTL: SignedDuration = SignedDuration::from_mins(5);
-
-/// S3's smallest part, except the last.
-const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
-
-/// S3's largest part.
-const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
-
-/// S3's most parts in one upload.
-const MAX_PARTS: u64 = 10_000;
 
 /// The S3 error codes that mean the completion named parts, ETags or an upload that do not
 /// match what was uploaded: the browser's fault, not the infrastructure's.
@@ -158,18 +150,13 @@ impl S3Media {
         &self,
         key: &ObjectKey,
         upload_id: &str,
-        length: u64,
-        part_size: u64,
+        part_lengths: &[u64],
         expiry: &Expiry,
     ) -> Result<Vec<PartPlan>, PortError> {
-        let count = u32::try_from(length.div_ceil(part_size))
-            .map_err(|e| PortError::new("starting a multipart upload", e))?;
-        let mut parts = Vec::with_capacity(count as usize);
-        for number in 1..=count {
-            let before = u64::from(number - 1) * part_size;
-            let part_length = part_size.min(length - before);
+        let mut parts = Vec::with_capacity(part_lengths.len());
+        for (number, part_length) in (1..).zip(part_lengths) {
             parts.push(
-                self.presign_part(key, upload_id, number, part_length, expiry)
+                self.presign_part(key, upload_id, number, *part_length, expiry)
                     .await?,
             );
         }
@@ -238,31 +225,6 @@ fn quoted(etag: &str) -> String {
     format!("\"{}\"", etag.trim_matches('"'))
 }
 
-/// Refuses a multipart plan that S3 would refuse later (at a part or at the completion):
-/// the error is the caller's bug, and finding it here is cheaper.
-fn check_multipart_plan(length: u64, part_size: u64) -> Result<(), PortError> {
-    let refuse = |why: String| Err(PortError::new("starting a multipart upload", why));
-    if length == 0 || part_size == 0 {
-        return refuse("a multipart upload needs a length and a part size".to_owned());
-    }
-    let parts = length.div_ceil(part_size);
-    if parts > MAX_PARTS {
-        return refuse(format!("{parts} parts exceed S3's limit of {MAX_PARTS}"));
-    }
-    // A single part may be smaller than 5 MiB, as in S3 (and the embedded media store).
-    if parts > 1 && part_size < MIN_PART_SIZE {
-        return refuse(format!(
-            "parts of {part_size} bytes are below S3's 5 MiB minimum"
-        ));
-    }
-    if part_size.min(length) > MAX_PART_SIZE {
-        return refuse(format!(
-            "parts of {part_size} bytes are above S3's 5 GiB maximum"
-        ));
-    }
-    Ok(())
-}
-
 /// The parts must be numbered 1, 2, 3… in order, as the embedded media store requires; S3
 /// would accept gaps, which would silently drop a part from the video.
 fn numbered_in_order(parts: &[CompletedPart]) -> bool {
@@ -314,7 +276,8 @@ impl MediaStore for S3Media {
         part_size: u64,
         expires_in: SignedDuration,
     ) -> Result<UploadPlan, PortError> {
-        check_multipart_plan(length, part_size)?;
+        let part_lengths = part_lengths(length, part_size)
+            .map_err(|why| PortError::new("starting a multipart upload", why))?;
         let expiry = expiry(expires_in, MAX_UPLOAD_URL_TTL)?;
 
         let created = self
@@ -332,7 +295,7 @@ impl MediaStore for S3Media {
             .to_owned();
 
         match self
-            .presign_parts(key, &upload_id, length, part_size, &expiry)
+            .presign_parts(key, &upload_id, &part_lengths, &expiry)
             .await
         {
             Ok(parts) => Ok(UploadPlan::Multipart {
@@ -517,19 +480,6 @@ mod tests {
         assert_eq!(view.config.expires(), Duration::from_secs(5 * 60));
         assert_eq!(short.config.expires(), Duration::from_secs(30));
         assert!(expiry(SignedDuration::ZERO, MAX_VIEW_URL_TTL).is_err());
-    }
-
-    #[test]
-    fn multipart_plans_s3_would_refuse_are_refused() {
-        assert!(check_multipart_plan(10 * MIN_PART_SIZE, MIN_PART_SIZE).is_ok());
-        assert!(
-            check_multipart_plan(1000, 4 * 1024 * 1024).is_ok(),
-            "one small part is fine"
-        );
-        assert!(check_multipart_plan(10 * MIN_PART_SIZE, MIN_PART_SIZE - 1).is_err());
-        assert!(check_multipart_plan(MAX_PARTS * MIN_PART_SIZE + 1, MIN_PART_SIZE).is_err());
-        assert!(check_multipart_plan(0, MIN_PART_SIZE).is_err());
-        assert!(check_multipart_plan(MIN_PART_SIZE, 0).is_err());
     }
 
     #[test]

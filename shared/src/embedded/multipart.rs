@@ -7,6 +7,7 @@ use super::media::{
 };
 use super::signing::{MediaRequestError, Purpose, expiry};
 use crate::ids::ObjectKey;
+use crate::multipart::part_lengths;
 use crate::ports::{CompletedPart, MultipartError, PartPlan, PortError, UploadPlan};
 use crate::visit::VideoType;
 use jiff::{SignedDuration, Timestamp};
@@ -15,12 +16,6 @@ use sha2::{Digest, Sha256};
 use std::io::ErrorKind;
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
-
-/// S3's smallest part, except the last.
-pub(super) const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
-
-/// S3's most parts in one upload.
-const MAX_PARTS: u64 = 10_000;
 
 /// A multipart upload in progress, as recorded when it started.
 #[derive(Debug, Serialize, Deserialize)]
@@ -86,20 +81,8 @@ impl FolderMedia {
         expires_in: SignedDuration,
     ) -> Result<UploadPlan, PortError> {
         validate_key(key.as_str())?;
-        let refuse = |why: String| Err(PortError::new("starting a multipart upload", why));
-        if length == 0 || part_size == 0 {
-            return refuse("a multipart upload needs a length and a part size".to_owned());
-        }
-        let parts = length.div_ceil(part_size);
-        if parts > MAX_PARTS {
-            return refuse(format!("{parts} parts exceed S3's limit of {MAX_PARTS}"));
-        }
-        // S3 would refuse the completion (EntityTooSmall); refusing here finds the bug sooner.
-        if parts > 1 && part_size < MIN_PART_SIZE {
-            return refuse(format!(
-                "parts of {part_size} bytes are below S3's 5 MiB minimum"
-            ));
-        }
+        let parts = part_lengths(length, part_size)
+            .map_err(|why| PortError::new("starting a multipart upload", why))?;
         let expires = expiry(self.clock.now(), expires_in)?;
 
         let upload_id = uuid::Uuid::new_v4().simple().to_string();
@@ -108,7 +91,7 @@ impl FolderMedia {
             content_type: content_type.mime().to_owned(),
             length,
             part_size,
-            parts: u32::try_from(parts).expect("at most 10,000 parts"),
+            parts: u32::try_from(parts.len()).expect("at most 10,000 parts"),
         };
         let json = serde_json::to_vec(&record)
             .map_err(|e| PortError::new("encoding a multipart upload", e))?;
