@@ -217,3 +217,45 @@ async fn a_mail_that_failed_is_sent_when_the_event_is_retried_and_only_once() {
     assert_eq!(again.unwrap(), vec![Outcome::Duplicate]);
     assert_eq!(app.templates(), ["new_visit_waiting", "upload_received"]);
 }
+
+#[tokio::test]
+async fn a_retried_response_sends_the_mail_a_failed_attempt_missed_and_only_once() {
+    let mut app = TestApp::new().await;
+    let id = app.submitted_visit().await;
+    let flaky = Arc::new(Flaky {
+        inner: app.outbox.clone(),
+        failing: AtomicBool::new(true),
+    });
+    app.services.notifier = flaky.clone();
+    let path = format!("/review/visits/{id}/response");
+    let body = json!({ "kind": "no_change", "message": "Fine." }).to_string();
+
+    let (failed, _) = read(
+        app.call(api(physician_claims(), "POST", &path, &body))
+            .await,
+    );
+    flaky.failing.store(false, Ordering::SeqCst);
+    let (retried, _) = read(
+        app.call(api(physician_claims(), "POST", &path, &body))
+            .await,
+    );
+    let (again, _) = read(
+        app.call(api(physician_claims(), "POST", &path, &body))
+            .await,
+    );
+
+    assert_eq!((failed, retried, again), (500, 200, 200));
+    let sent = app
+        .templates()
+        .iter()
+        .filter(|t| **t == "response_waiting")
+        .count();
+    assert_eq!(sent, 1);
+    let visit = app
+        .store
+        .visit(VisitId::parse(&id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(visit.responses.len(), 1);
+}

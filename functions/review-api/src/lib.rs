@@ -212,23 +212,26 @@ pub async fn respond(
     let message = validate_message(&body.message)?;
 
     let now = services.clock.now();
-    let next = visit.respond(now, body.kind, message).map_err(|_| {
-        ApiError::conflict(
-            "not_awaiting_response",
-            "This visit is not waiting for your response; reload the queue.",
-        )
-    })?;
-    services.store.save_visit(&next).await?;
-    tracing::info!(visit_id = %next.id, status = %next.status, "physician responded");
+    let next = match visit.respond(now, body.kind, message.clone()) {
+        Ok(next) => {
+            services.store.save_visit(&next).await?;
+            tracing::info!(visit_id = %next.id, status = %next.status, "physician responded");
+            let actor = Actor::Physician(identity.subject.clone());
+            let action = AuditAction::Responded { kind: body.kind };
+            audit(services, &next, actor, action).await?;
+            next
+        }
+        // The same response again is a retry (say, after a timeout): it finishes what the
+        // first attempt may not have, and sends nothing twice.
+        Err(_) if is_latest_response(&visit, body.kind, &message) => visit,
+        Err(_) => {
+            return Err(ApiError::conflict(
+                "not_awaiting_response",
+                "This visit is not waiting for your response; reload the queue.",
+            ));
+        }
+    };
 
-    let actor = Actor::Physician(identity.subject.clone());
-    audit(
-        services,
-        &next,
-        actor,
-        AuditAction::Responded { kind: body.kind },
-    )
-    .await?;
     cancel_review_alerts(services, next.id, next.round).await?;
 
     if let Some(patient) = services.store.patient(&next.patient_id).await? {
@@ -243,4 +246,16 @@ pub async fn respond(
         StatusCode::OK,
         &VisitView::of(&next, &services.calendar),
     ))
+}
+
+/// Whether the visit's latest response is exactly this one.
+fn is_latest_response(visit: &Visit, kind: ResponseKind, message: &str) -> bool {
+    let answered = matches!(
+        visit.status,
+        VisitStatus::Responded | VisitStatus::AwaitingPatient
+    );
+    answered
+        && visit
+            .latest_response()
+            .is_some_and(|r| r.kind == kind && r.message == message)
 }
