@@ -5,6 +5,7 @@
 use shared::calendar::{CalendarSettings, ClosedReason, PracticeCalendar};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use web_client::{SignIn, WebConfig};
 
 /// What to do.
 #[derive(Debug, PartialEq)]
@@ -37,7 +38,28 @@ calendar flags (each overrides its environment variable):
   --reminder-lead-minutes N      PRACTICE_REMINDER_LEAD_MINUTES  default 120
   --closed-dates YYYY-MM-DD,...  PRACTICE_CLOSED_DATES           default none
 
-serve also reads STACK_LISTEN (default 127.0.0.1:8080) and STACK_DATA_DIR (default .data).";
+serve also reads STACK_LISTEN (default 127.0.0.1:8080) and STACK_DATA_DIR (default .data).
+The pages use the dev sign-in unless both of these are set (to try a hosted sign-in such as
+Cognito's; the stack cannot verify its tokens, so API calls are refused):
+  STACK_COGNITO_DOMAIN_URL  the sign-in's origin (https://NAME.auth.REGION.amazoncognito.com)
+  STACK_COGNITO_CLIENT_ID   the public app client's id";
+
+/// How the pages sign in, from `STACK_COGNITO_DOMAIN_URL` and `STACK_COGNITO_CLIENT_ID` read
+/// through `var`: the dev sign-in when neither is set.
+pub fn web_config(var: impl Fn(&str) -> Option<String>) -> Result<WebConfig, String> {
+    let domain = var("STACK_COGNITO_DOMAIN_URL").filter(|v| !v.trim().is_empty());
+    let client = var("STACK_COGNITO_CLIENT_ID").filter(|v| !v.trim().is_empty());
+    let sign_in = match (domain, client) {
+        (None, None) => return Ok(WebConfig::local()),
+        (Some(domain), Some(client)) => SignIn::cognito(&domain, &client)?,
+        (Some(_), None) => return Err("STACK_COGNITO_CLIENT_ID is not set".to_owned()),
+        (None, Some(_)) => return Err("STACK_COGNITO_DOMAIN_URL is not set".to_owned()),
+    };
+    Ok(WebConfig {
+        sign_in,
+        ..WebConfig::local()
+    })
+}
 
 /// Parses arguments (without the program name), starting from `env` for defaults.
 pub fn parse(args: &[String], env: CalendarSettings) -> Result<Command, String> {
@@ -374,5 +396,29 @@ mod tests {
             reminder,
             "reminder  2026-11-27T20:00:00Z  (Friday, November 27, 2026 at 3:00 PM EST)"
         );
+    }
+
+    #[test]
+    fn the_pages_use_the_dev_sign_in_unless_a_hosted_one_is_named() {
+        let vars = |pairs: &'static [(&str, &str)]| {
+            move |name: &str| {
+                let found = pairs.iter().find(|(n, _)| *n == name);
+                found.map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(web_config(vars(&[])), Ok(WebConfig::local()));
+        let both = web_config(vars(&[
+            ("STACK_COGNITO_DOMAIN_URL", "http://127.0.0.1:9001"),
+            ("STACK_COGNITO_CLIENT_ID", "client"),
+        ]));
+        assert_eq!(
+            both.unwrap().sign_in,
+            SignIn::cognito("http://127.0.0.1:9001", "client").unwrap()
+        );
+        let half = web_config(vars(&[(
+            "STACK_COGNITO_DOMAIN_URL",
+            "http://127.0.0.1:9001",
+        )]));
+        assert!(half.unwrap_err().contains("STACK_COGNITO_CLIENT_ID"));
     }
 }

@@ -9,7 +9,6 @@ pub mod identity;
 mod pages;
 mod seed;
 mod server;
-mod web;
 mod workers;
 
 use identity::TokenIssuer;
@@ -25,6 +24,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use web_client::WebConfig;
 
 /// How the stack is started.
 #[derive(Clone)]
@@ -39,6 +39,8 @@ pub struct StackConfig {
     /// How often due timers are looked for.
     pub timer_poll: Duration,
     pub clock: Arc<dyn Clock>,
+    /// How the pages are served: the dev sign-in unless a hosted sign-in is configured.
+    pub web: WebConfig,
 }
 
 impl StackConfig {
@@ -51,6 +53,7 @@ impl StackConfig {
             physician_email: Settings::default().physician_email,
             timer_poll: Duration::from_secs(1),
             clock: Arc::new(SystemClock),
+            web: WebConfig::local(),
         }
     }
 }
@@ -62,6 +65,7 @@ pub(crate) struct Stack {
     pub outbox: Arc<Outbox>,
     pub timers: Arc<SqliteTimers>,
     pub tokens: TokenIssuer,
+    pub web: WebConfig,
 }
 
 /// A started stack.
@@ -136,6 +140,7 @@ pub async fn start(config: StackConfig) -> Result<RunningStack, PortError> {
         outbox,
         timers,
         tokens,
+        web: config.web.clone(),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let tasks = vec![

@@ -42,9 +42,17 @@ async fn main() -> ExitCode {
                 Ok(calendar) => calendar,
                 Err(error) => return fail(&error),
             };
+            let web = match cli::web_config(|name| std::env::var(name).ok()) {
+                Ok(web) => web,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
             let mut config = StackConfig::new(data_dir);
             config.listen = listen;
             config.calendar = calendar;
+            config.web = web;
             let running = match start(config).await {
                 Ok(running) => running,
                 Err(error) => return fail(&error),

@@ -5,7 +5,6 @@ use crate::Stack;
 use crate::gateway::{IncomingRequest, authorize, lambda_request, problem, response_bytes};
 use crate::pages;
 use crate::seed::DEMO_PHYSICIAN;
-use crate::web;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -114,8 +113,9 @@ async fn dispatch(stack: &Stack, request: &IncomingRequest<'_>) -> Response<Body
 
     match (request.method, segments.as_slice()) {
         (&Method::GET, []) => pages::index(),
-        (&Method::GET, [page @ ("portal" | "physician")]) => web::page(page),
-        (&Method::GET, ["web", file]) => web::file(file),
+        (&Method::GET, ["portal" | "physician"] | ["web", _]) => {
+            web_client::handle(&stack.web, request.method, request.path)
+        }
         (&Method::GET, ["openapi.json"]) => {
             api_docs::handle(lambda_request(request, None, now)).await
         }

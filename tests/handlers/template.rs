@@ -4,6 +4,7 @@
 use shared::aws::environment::AWS_ENV_VARS;
 use shared::calendar::CALENDAR_ENV_VARS;
 use shared::settings::SETTINGS_ENV_VARS;
+use web_client::WEB_ENV_VARS;
 
 fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -46,6 +47,7 @@ fn every_environment_variable_the_code_reads_is_set_for_every_function() {
         .iter()
         .chain(SETTINGS_ENV_VARS.iter())
         .chain(CALENDAR_ENV_VARS.iter())
+        .chain(WEB_ENV_VARS.iter())
         .chain(["METRICS_NAMESPACE"].iter());
     for name in read {
         assert!(

@@ -53,11 +53,11 @@ async fn handle_record(services: &Services, record: &S3EventRecord) -> Result<Ou
         return Ok(Outcome::Ignored);
     };
     let key = decode_key(raw_key);
-    let Some((visit_id, _attempt)) = ObjectKey::parse_upload(&key) else {
+    let Some((visit_id, attempt)) = ObjectKey::parse_upload(&key) else {
         tracing::warn!("object outside the upload key scheme; ignored");
         return Ok(Outcome::Ignored);
     };
-    let key = ObjectKey::for_upload(visit_id, _attempt);
+    let key = ObjectKey::for_upload(visit_id, attempt);
 
     let Some(visit) = services.store.visit(visit_id).await? else {
         return discard(services, &key, "no such visit").await;

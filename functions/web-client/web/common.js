@@ -1,5 +1,6 @@
-// What the patient portal and the physician's client share: the local sign-in, calls to the
-// API with the session's token, problem display, focus management and plain-language words.
+// What the patient portal and the physician's client share: the sign-in (local or hosted),
+// calls to the API with the session's token, problem display, focus management and
+// plain-language words.
 // Text is always set with textContent; nothing from the API is ever parsed as HTML.
 
 export const $ = (id) => document.getElementById(id);
@@ -102,11 +103,31 @@ export function show(id, { focus = true } = {}) {
 }
 
 /**
- * Wires the local sign-in: fills the account select from /dev/accounts (filtered), signs in,
- * keeps the token in sessionStorage and calls onSignedIn(account). Sign-out clears it.
+ * Wires the sign-in that /web/config.json names: the dev sign-in of the one-machine stack, or
+ * Cognito's hosted sign-in on AWS. Either keeps the session in sessionStorage and calls
+ * onSignedIn(account); sign-out forgets it.
  */
-export function setupSignIn(storageKey, { accepts = () => true, onSignedIn, onSignedOut }) {
+export async function setupSignIn(storageKey, handlers) {
+  let config;
+  try {
+    config = await api('GET', '/web/config.json');
+  } catch (error) {
+    showError(error);
+    return;
+  }
   currentSession = session(storageKey);
+  if (config?.sign_in === 'cognito') {
+    hostedSignIn(config, session(`${storageKey}.pending`), handlers);
+  } else {
+    localSignIn(handlers);
+  }
+}
+
+/**
+ * The dev sign-in: fills the account select from /dev/accounts (filtered), signs in and keeps
+ * the token.
+ */
+function localSignIn({ accepts = () => true, onSignedIn, onSignedOut }) {
   const select = $('account');
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -146,6 +167,138 @@ export function setupSignIn(storageKey, { accepts = () => true, onSignedIn, onSi
   } else {
     showSignIn();
   }
+}
+
+/**
+ * Cognito's hosted sign-in, authorization code with PKCE: the page sends the browser to the
+ * sign-in with a fresh verifier's challenge and a state, and on its return exchanges the code
+ * for tokens. The id token is what the API's authorizer expects. Its claims are read here only
+ * to greet the account; the API checks the token and decides what it may do.
+ */
+async function hostedSignIn(config, pending, { onSignedIn, onSignedOut }) {
+  const here = location.origin + location.pathname;
+  for (const node of document.querySelectorAll('[data-local]')) node.hidden = true;
+  for (const node of document.querySelectorAll('[data-hosted]')) node.hidden = false;
+  $('account').required = false;
+
+  $('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError();
+    const verifier = randomText();
+    const state = randomText();
+    pending.set({ verifier, state });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.client_id,
+      redirect_uri: here,
+      scope: 'openid email',
+      state,
+      code_challenge: await challengeOf(verifier),
+      code_challenge_method: 'S256',
+    });
+    location.assign(`${config.domain_url}/oauth2/authorize?${query}`);
+  });
+  $('sign-out').addEventListener('click', () => {
+    currentSession.clear();
+    onSignedOut?.();
+    const query = new URLSearchParams({ client_id: config.client_id, logout_uri: here });
+    location.assign(`${config.domain_url}/logout?${query}`);
+  });
+
+  const params = new URLSearchParams(location.search);
+  if (params.has('code') || params.has('error')) {
+    // The code is single-use: out of the address bar, the history and a reload.
+    history.replaceState(null, '', location.pathname + location.hash);
+    const expected = pending.get();
+    pending.clear();
+    show('sign-in');
+    if (params.has('error')) {
+      showError('The sign-in did not complete. Please try again.');
+      return;
+    }
+    if (!expected || params.get('state') !== expected.state) {
+      showError('This sign-in could not be confirmed as yours. Please sign in again.');
+      return;
+    }
+    try {
+      const tokens = await exchange(config, here, params.get('code'), expected.verifier);
+      currentSession.set(accountOf(tokens.id_token));
+    } catch (error) {
+      showError(error);
+      return;
+    }
+  }
+
+  const existing = currentSession.get();
+  if (existing && existing.expires * 1000 > Date.now()) {
+    signedInAs(existing);
+    onSignedIn(existing);
+  } else {
+    currentSession.clear();
+    show('sign-in');
+  }
+}
+
+/** Trades the authorization code and the PKCE verifier for the tokens. */
+async function exchange(config, redirectUri, code, verifier) {
+  const failed = new ApiError(0, {
+    code: 'sign_in', detail: 'The sign-in could not be completed. Please sign in again.',
+  });
+  let response;
+  try {
+    response = await fetch(`${config.domain_url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      cache: 'no-store',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: config.client_id,
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      }),
+    });
+  } catch {
+    throw failed;
+  }
+  const tokens = response.ok ? await response.json().catch(() => null) : null;
+  if (!tokens?.id_token) throw failed;
+  return tokens;
+}
+
+/** The session of an id token: the token, and the claims this page shows. */
+function accountOf(idToken) {
+  const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(idToken.split('.')[1] || '')));
+  const groups = Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'] : [];
+  return {
+    token: idToken,
+    subject: claims.sub,
+    group: groups.includes('physician') ? 'physician' : groups[0] || null,
+    label: claims.name || claims.email || 'your account',
+    expires: Number(claims.exp) || 0,
+  };
+}
+
+/** 32 random bytes, base64url: a PKCE verifier (43 characters) or a state. */
+function randomText() {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** The S256 code challenge of a verifier. */
+async function challengeOf(verifier) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return toBase64Url(new Uint8Array(digest));
+}
+
+function toBase64Url(bytes) {
+  const binary = String.fromCharCode(...bytes);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
 }
 
 function signedInAs(account) {
