@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the patient portal and the physician's client: headless Chromium (its fake
 # camera records for real) against the one-machine stack. Screenshots of each main screen land
-# in artifacts/screenshots/ and, when every test passed, are copied to docs/screenshots/.
+# in artifacts/screenshots/; with UPDATE_SCREENSHOTS=1, and every test passed, they replace
+# the ones the README shows in docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,11 +17,14 @@ fi
 cargo build -p stack
 
 rm -rf artifacts/screenshots
-mkdir -p artifacts/screenshots docs/screenshots
+mkdir -p artifacts/screenshots
 started=$(date +%s)
 node --test web-tests/
-echo "browser tests passed in $(( $(date +%s) - started )) s"
+echo "browser tests passed in $(( $(date +%s) - started )) s" >&2
 
+if [ "${UPDATE_SCREENSHOTS:-0}" != 1 ]; then
+  exit 0
+fi
 rm -f docs/screenshots/*.png
 for shot in artifacts/screenshots/*.png; do
   size=$(stat -c %s "$shot")
@@ -30,4 +34,4 @@ for shot in artifacts/screenshots/*.png; do
   fi
   cp "$shot" docs/screenshots/
 done
-ls docs/screenshots
+echo "screenshots updated in docs/screenshots"
