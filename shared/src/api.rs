@@ -202,6 +202,37 @@ pub struct ReviewView {
     pub media_url: Option<String>,
     /// The patient's other visits, newest first.
     pub history: Vec<VisitView>,
+    /// The reminders and overdue alerts already sent about this visit, oldest first.
+    pub alerts_sent: Vec<AlertSentView>,
+}
+
+/// A timed alert the physician was sent about a visit.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AlertSentView {
+    /// `reminder` or `overdue`.
+    pub alert: String,
+    pub round: u32,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+}
+
+impl AlertSentView {
+    /// Reads the alerts among a visit's notices, whose keys are `r<round>:<alert>`.
+    pub fn from_notices(notices: &[crate::ports::NoticeRecord]) -> Vec<Self> {
+        notices
+            .iter()
+            .filter_map(|notice| {
+                let (round, alert) = notice.key.strip_prefix('r')?.split_once(':')?;
+                let alert = ["reminder", "overdue"].into_iter().find(|a| *a == alert)?;
+                let round = round.parse().ok()?;
+                Some(Self {
+                    alert: alert.to_owned(),
+                    round,
+                    at: notice.at,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A patient record as the physician manages it.

@@ -326,3 +326,29 @@ async fn every_media_view_is_audited_with_who_and_when() {
     );
     assert_eq!(views[0].at.to_string(), TUESDAY_MORNING);
 }
+
+#[tokio::test]
+async fn the_review_shows_which_alerts_the_physician_was_sent() {
+    let mut app = TestApp::new().await;
+    let id = app.submitted_visit().await;
+    app.clock.set("2026-12-02T20:00:00Z");
+    sla_alert::handle(&app.services, alert(&id, "reminder", 1))
+        .await
+        .unwrap();
+
+    let (_, review) = read(
+        app.call(api(
+            physician_claims(),
+            "GET",
+            &format!("/review/visits/{id}"),
+            "",
+        ))
+        .await,
+    );
+
+    let sent = &review["alerts_sent"];
+    assert_eq!(
+        sent,
+        &json!([{ "alert": "reminder", "round": 1, "at": "2026-12-02T20:00:00Z" }])
+    );
+}

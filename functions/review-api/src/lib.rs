@@ -5,7 +5,9 @@ pub mod patients;
 
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
-use shared::api::{DueView, QueueItem, QueueView, RespondRequest, ReviewView, VisitView};
+use shared::api::{
+    AlertSentView, DueView, QueueItem, QueueView, RespondRequest, ReviewView, VisitView,
+};
 use shared::audit::{Actor, AuditAction};
 use shared::effects::{audit, cancel_review_alerts, send_once};
 use shared::http::{ApiError, ApiResult, Identity, json_response, read_json, segments};
@@ -180,7 +182,9 @@ pub async fn review_visit(services: &Services, identity: &Identity, id: &str) ->
         .map(|v| VisitView::of(v, &services.calendar))
         .collect();
 
+    let notices = services.store.notices(visit.id).await?;
     let review = ReviewView {
+        alerts_sent: AlertSentView::from_notices(&notices),
         visit: VisitView::of(&visit, &services.calendar),
         intake: visit.intake.clone(),
         round: visit.round,

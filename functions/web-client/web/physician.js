@@ -114,9 +114,12 @@ async function openVisit(id) {
   openVisitId = id;
   const { visit, intake, patient } = review;
   $('visit-title').textContent = `${patient.name}: ${REASONS[visit.reason] || visit.reason}`;
-  $('visit-due').textContent = visit.due
-    ? `Due ${localTime(visit.due.deadline)} (${visit.due.deadline_text}).`
-    : '';
+  const alerts = (review.alerts_sent || [])
+    .map((a) => `${a.alert === 'overdue' ? 'Overdue alert' : 'Reminder'} sent ${localTime(a.at)}.`);
+  $('visit-due').textContent = [
+    visit.due ? `Due ${localTime(visit.due.deadline)} (${visit.due.deadline_text}).` : '',
+    ...alerts,
+  ].filter(Boolean).join(' ');
 
   const player = $('player');
   player.pause();
