@@ -68,6 +68,9 @@ before(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: DESKTOP,
+    // The patients and the physician of the default practice are in New York.
+    timezoneId: 'America/New_York',
+    locale: 'en-US',
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
