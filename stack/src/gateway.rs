@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hyper::body::Bytes;
 use jiff::Timestamp;
-use lambda_http::http::{HeaderMap, Method, Response, StatusCode, header};
+use lambda_http::http::{HeaderMap, Method, Response, header};
 use lambda_http::{Body, Request};
 use serde_json::{Map, Value, json};
 
@@ -111,20 +111,4 @@ pub fn response_bytes(response: Response<Body>) -> Response<Bytes> {
         _ => Bytes::new(),
     };
     Response::from_parts(parts, bytes)
-}
-
-/// A plain problem response for the stack's own routes.
-pub fn problem(status: StatusCode, code: &str, detail: &str) -> Response<Body> {
-    let body = json!({
-        "type": "about:blank",
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "code": code,
-        "detail": detail,
-    });
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/problem+json")
-        .body(Body::Text(body.to_string()))
-        .expect("a static response builds")
 }

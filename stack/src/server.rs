@@ -2,7 +2,7 @@
 //! media URLs, the dev sign-in and the outbox are served here.
 
 use crate::Stack;
-use crate::gateway::{IncomingRequest, authorize, lambda_request, problem, response_bytes};
+use crate::gateway::{IncomingRequest, authorize, lambda_request, response_bytes};
 use crate::pages;
 use crate::seed::DEMO_PHYSICIAN;
 use http_body_util::{BodyExt, Full, Limited};
@@ -14,7 +14,7 @@ use lambda_http::Body;
 use lambda_http::http::{Method, Request, Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use shared::embedded::MediaRequestError;
-use shared::http::{ApiError, PATIENT_GROUP, PHYSICIAN_GROUP};
+use shared::http::{ApiError, PATIENT_GROUP, PHYSICIAN_GROUP, problem};
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::net::TcpListener;

@@ -9,6 +9,7 @@
 use lambda_http::http::{Method, Response, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
+use shared::http::problem;
 
 /// The environment variables [`WebConfig::from_env`] reads.
 pub const WEB_ENV_VARS: [&str; 3] = ["COGNITO_DOMAIN_URL", "USER_POOL_CLIENT_ID", "MEDIA_ORIGIN"];
@@ -232,22 +233,6 @@ fn not_found() -> Response<Body> {
         "no_such_route",
         "There is no such page here.",
     )
-}
-
-/// A problem response, shaped like the API's.
-fn problem(status: StatusCode, code: &str, detail: &str) -> Response<Body> {
-    let body = json!({
-        "type": "about:blank",
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "code": code,
-        "detail": detail,
-    });
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/problem+json")
-        .body(Body::Text(body.to_string()))
-        .expect("a static response builds")
 }
 
 #[cfg(test)]

@@ -8,4 +8,4 @@ mod problem;
 
 pub use body::{MAX_JSON_BODY_BYTES, json_response, no_content, read_json, segments};
 pub use identity::{Identity, PATIENT_GROUP, PHYSICIAN_GROUP, Role};
-pub use problem::{ApiError, ApiResult};
+pub use problem::{ApiError, ApiResult, problem};

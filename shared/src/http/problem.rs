@@ -159,24 +159,38 @@ impl ApiError {
             tracing::error!(error = %cause, "request failed");
         }
 
-        let mut problem = json!({
-            "type": "about:blank",
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "code": self.code(),
-            "detail": self.detail(),
-        });
+        let mut document = problem_document(status, self.code(), &self.detail());
         if let Self::Refused(refusal) = &self {
-            extend_refusal(&mut problem, refusal);
+            extend_refusal(&mut document, refusal);
         }
-
-        Response::builder()
-            .status(status)
-            .header(header::CONTENT_TYPE, "application/problem+json")
-            .header(header::CACHE_CONTROL, "no-store")
-            .body(Body::Text(problem.to_string()))
-            .unwrap_or_default()
+        problem_response(status, &document)
     }
+}
+
+/// An RFC 9457 problem document with the API's stable `code`.
+fn problem_document(status: StatusCode, code: &str, detail: &str) -> Value {
+    json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "code": code,
+        "detail": detail,
+    })
+}
+
+fn problem_response(status: StatusCode, document: &Value) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/problem+json")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::Text(document.to_string()))
+        .unwrap_or_default()
+}
+
+/// A problem response for refusals outside the API's routes (the pages, the one-machine
+/// stack's media URLs and sign-in), shaped exactly like the API's.
+pub fn problem(status: StatusCode, code: &str, detail: &str) -> Response<Body> {
+    problem_response(status, &problem_document(status, code, detail))
 }
 
 fn extend_refusal(problem: &mut Value, refusal: &Refusal) {
