@@ -26,7 +26,7 @@ pub const AWS_ENV_VARS: [&str; 8] = [
 ];
 
 /// Why a function could not start.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum InitError {
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -34,6 +34,14 @@ pub enum InitError {
     Calendar(#[from] crate::calendar::CalendarError),
     #[error("{0}")]
     Adapter(String),
+}
+
+/// The runtime prints a failed init with `Debug`; the sentence that names the variable is
+/// what an operator needs to read there.
+impl std::fmt::Debug for InitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 fn required(name: &'static str) -> Result<String, SettingsError> {
