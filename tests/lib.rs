@@ -176,6 +176,16 @@ impl TestApp {
         }
     }
 
+    /// The physician responds to a visit; returns the status and body of the answer.
+    pub async fn respond(&self, visit_id: &str, kind: &str, message: &str) -> (u16, Value) {
+        let body = json!({ "kind": kind, "message": message }).to_string();
+        let path = format!("/review/visits/{visit_id}/response");
+        read(
+            self.call(api(physician_claims(), "POST", &path, &body))
+                .await,
+        )
+    }
+
     /// Creates an accepted visit for `patient` with a small MP4 and returns the response.
     pub async fn create_visit(&self, patient: &str, length: u64) -> Value {
         let body = create_body(routine_intake(), "video/mp4", length);

@@ -140,14 +140,7 @@ async fn responding_removes_the_visit_from_the_queue_and_cancels_its_alerts() {
 async fn questions_send_the_visit_to_the_patient_and_an_answer_returns_it_with_a_new_deadline() {
     let mut app = TestApp::new().await;
     let id = app.submitted_visit().await;
-    let body = json!({ "kind": "questions", "message": "How is your sleep?" }).to_string();
-    app.call(api(
-        physician_claims(),
-        "POST",
-        &format!("/review/visits/{id}/response"),
-        &body,
-    ))
-    .await;
+    app.respond(&id, "questions", "How is your sleep?").await;
 
     app.clock.set("2026-12-04T21:00:00Z"); // Friday 16:00 local
     let answer = json!({ "message": "Better since last week." }).to_string();

@@ -66,14 +66,7 @@ async fn an_event_for_an_earlier_upload_attempt_arriving_late_changes_nothing() 
 async fn an_upload_event_after_the_response_changes_nothing_and_sends_nothing() {
     let mut app = TestApp::new().await;
     let id = app.submitted_visit().await;
-    let body = json!({ "kind": "no_change", "message": "Fine." }).to_string();
-    app.call(api(
-        physician_claims(),
-        "POST",
-        &format!("/review/visits/{id}/response"),
-        &body,
-    ))
-    .await;
+    app.respond(&id, "no_change", "Fine.").await;
 
     let late = upload_received::handle(&app.services, s3_event(first_key(&id).as_str())).await;
 
@@ -89,14 +82,7 @@ async fn an_upload_event_after_the_response_changes_nothing_and_sends_nothing() 
 async fn an_alert_after_the_response_sends_nothing() {
     let mut app = TestApp::new().await;
     let id = app.submitted_visit().await;
-    let body = json!({ "kind": "no_change", "message": "Fine." }).to_string();
-    app.call(api(
-        physician_claims(),
-        "POST",
-        &format!("/review/visits/{id}/response"),
-        &body,
-    ))
-    .await;
+    app.respond(&id, "no_change", "Fine.").await;
 
     app.clock.set("2026-12-02T22:00:00Z");
     let outcome = sla_alert::handle(&app.services, alert(&id, "overdue", 1))
@@ -131,14 +117,7 @@ async fn a_timer_fired_twice_sends_one_email() {
 async fn an_alert_of_an_earlier_round_sends_nothing() {
     let mut app = TestApp::new().await;
     let id = app.submitted_visit().await;
-    let body = json!({ "kind": "questions", "message": "Any side effects?" }).to_string();
-    app.call(api(
-        physician_claims(),
-        "POST",
-        &format!("/review/visits/{id}/response"),
-        &body,
-    ))
-    .await;
+    app.respond(&id, "questions", "Any side effects?").await;
     let answer = json!({ "message": "None." }).to_string();
     app.call(api(
         patient_claims(ESTABLISHED),
