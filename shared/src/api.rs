@@ -78,6 +78,17 @@ pub struct DueView {
     pub reminder_at: Timestamp,
 }
 
+impl DueView {
+    /// A deadline and reminder, with the deadline described in the practice's zone.
+    pub fn of(due: crate::visit::Due, calendar: &PracticeCalendar) -> Self {
+        Self {
+            deadline: due.deadline,
+            deadline_text: calendar.describe(due.deadline),
+            reminder_at: due.reminder_at,
+        }
+    }
+}
+
 /// A physician's response or a patient's answer.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct MessageView {
@@ -131,11 +142,7 @@ impl VisitView {
             reason: visit.intake.reason,
             created_at: visit.created_at(),
             status_since: visit.status_since(),
-            due: visit.due.map(|due| DueView {
-                deadline: due.deadline,
-                deadline_text: calendar.describe(due.deadline),
-                reminder_at: due.reminder_at,
-            }),
+            due: visit.due.map(|due| DueView::of(due, calendar)),
             video_type: visit.upload.content_type,
             video_length: visit.upload.declared_length,
             rejection: visit.rejection,

@@ -10,6 +10,7 @@ use shared::eligibility::{self, RefusalCode};
 use shared::http::{ApiError, ApiResult, Identity, json_response, read_json, segments};
 use shared::ids::{PatientId, VisitId};
 use shared::notice::{Mail, Template};
+use shared::patient::Patient;
 use shared::services::Services;
 use shared::validate::{validate_intake, validate_video};
 use shared::visit::Visit;
@@ -89,7 +90,7 @@ async fn check_policy(
         .map(|v| v.id);
 
     if let Err(refusal) = eligibility::check(patient.as_ref(), intake, open_visit) {
-        record_refusal(services, patient_id, refusal.code).await?;
+        record_refusal(services, patient_id, patient, refusal.code).await?;
         return Err(ApiError::Refused(refusal));
     }
     Ok(())
@@ -158,6 +159,7 @@ pub async fn create_visit(services: &Services, request: &Request) -> ApiResult {
 async fn record_refusal(
     services: &Services,
     patient_id: &PatientId,
+    patient: Option<Patient>,
     code: RefusalCode,
 ) -> Result<(), ApiError> {
     let now = services.clock.now();
@@ -174,7 +176,7 @@ async fn record_refusal(
     if code != RefusalCode::Crisis {
         return Ok(());
     }
-    if let Some(mut patient) = services.store.patient(patient_id).await? {
+    if let Some(mut patient) = patient {
         patient.crisis_flagged_at = Some(now);
         services.store.save_patient(&patient).await?;
     }

@@ -11,12 +11,13 @@ use shared::api::{
 use shared::audit::{Actor, AuditAction};
 use shared::effects::{audit, cancel_review_alerts, send_once};
 use shared::http::{ApiError, ApiResult, Identity, json_response, read_json, segments};
-use shared::ids::VisitId;
+use shared::ids::{PatientId, VisitId};
 use shared::notice::Template;
 use shared::ports::WriteError;
 use shared::services::Services;
 use shared::validate::validate_message;
 use shared::visit::{ResponseKind, Visit, VisitStatus};
+use std::collections::HashMap;
 
 /// The most visits one page of the queue holds.
 pub const MAX_QUEUE_PAGE: usize = 100;
@@ -65,10 +66,6 @@ async fn find_visit(services: &Services, id: &str) -> Result<Visit, ApiError> {
         .ok_or(ApiError::NotFound("visit"))
 }
 
-fn due_view(services: &Services, visit: &Visit) -> Option<DueView> {
-    VisitView::of(visit, &services.calendar).due
-}
-
 #[utoipa::path(get, path = "/review/queue", tag = "physician",
     params(
         ("limit" = Option<usize>, Query, description = "At most 100; 25 when absent"),
@@ -109,25 +106,28 @@ pub async fn queue(services: &Services, request: &Request) -> ApiResult {
         })?;
 
     let now = services.clock.now();
+    // A patient with several visits in the page is read once.
+    let mut names: HashMap<&PatientId, String> = HashMap::new();
     let mut visits = Vec::with_capacity(page.visits.len());
     for visit in &page.visits {
-        let (Some(due), Some(due_view)) = (visit.due, due_view(services, visit)) else {
+        let Some(due) = visit.due else {
             continue;
         };
-        let patient_name = services
-            .store
-            .patient(&visit.patient_id)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
+        if !names.contains_key(&visit.patient_id) {
+            let patient = services.store.patient(&visit.patient_id).await?;
+            names.insert(
+                &visit.patient_id,
+                patient.map(|p| p.name).unwrap_or_default(),
+            );
+        }
         visits.push(QueueItem {
             visit_id: visit.id.to_string(),
             patient_id: visit.patient_id.to_string(),
-            patient_name,
+            patient_name: names[&visit.patient_id].clone(),
             reason: visit.intake.reason,
             round: visit.round,
             waiting_since: visit.status_since(),
-            due: due_view,
+            due: DueView::of(due, &services.calendar),
             overdue: now >= due.deadline,
         });
     }

@@ -46,14 +46,6 @@ pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response<Bo
         .unwrap_or_default()
 }
 
-/// An empty 204.
-pub fn no_content() -> Response<Body> {
-    Response::builder()
-        .status(StatusCode::NO_CONTENT)
-        .body(Body::Empty)
-        .unwrap_or_default()
-}
-
 /// The non-empty segments of a request path: `/visits/abc/` is `["visits", "abc"]`.
 pub fn segments(request: &Request) -> Vec<String> {
     let path = request.raw_http_path();

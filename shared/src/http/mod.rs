@@ -6,6 +6,6 @@ mod body;
 mod identity;
 mod problem;
 
-pub use body::{MAX_JSON_BODY_BYTES, json_response, no_content, read_json, segments};
+pub use body::{MAX_JSON_BODY_BYTES, json_response, read_json, segments};
 pub use identity::{Identity, PATIENT_GROUP, PHYSICIAN_GROUP, Role};
 pub use problem::{ApiError, ApiResult, problem};
