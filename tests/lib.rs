@@ -166,14 +166,26 @@ impl TestApp {
 
     /// Sends an API request to the function that serves its route, as API Gateway would.
     pub async fn call(&self, request: Request) -> Response<Body> {
-        let path = request.uri().path().to_owned();
-        if request.method() == "POST" && (path == "/visits" || path == "/visits/eligibility") {
-            create_visit::handle(&self.services, request).await
-        } else if path.starts_with("/review") {
-            review_api::handle(&self.services, request).await
-        } else {
-            patient_api::handle(&self.services, request).await
-        }
+        route(&self.services, request).await
+    }
+
+    /// A visit as `patient` reads it through the patient API.
+    pub async fn visit_as(&self, patient: &str, visit_id: &str) -> (u16, Value) {
+        let path = format!("/visits/{visit_id}");
+        read(
+            self.call(api(patient_claims(patient), "GET", &path, ""))
+                .await,
+        )
+    }
+
+    /// A visit as the store holds it.
+    pub async fn stored_visit(&self, visit_id: &str) -> shared::visit::Visit {
+        let id = shared::ids::VisitId::parse(visit_id).unwrap();
+        self.store
+            .visit(id)
+            .await
+            .unwrap()
+            .expect("the visit is stored")
     }
 
     /// The physician responds to a visit; returns the status and body of the answer.
@@ -227,6 +239,18 @@ impl TestApp {
             .await
             .unwrap();
         created["visit"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Sends an API request to the function API Gateway routes it to, on `services`.
+pub async fn route(services: &Services, request: Request) -> Response<Body> {
+    let path = request.uri().path().to_owned();
+    if request.method() == "POST" && (path == "/visits" || path == "/visits/eligibility") {
+        create_visit::handle(services, request).await
+    } else if path.starts_with("/review") {
+        review_api::handle(services, request).await
+    } else {
+        patient_api::handle(services, request).await
     }
 }
 

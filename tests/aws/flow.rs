@@ -108,16 +108,7 @@ async fn aws_app() -> AwsApp {
 
 impl AwsApp {
     async fn call(&self, request: lambda_http::Request) -> (u16, Value) {
-        let path = request.uri().path().to_owned();
-        let response =
-            if request.method() == "POST" && (path == "/visits" || path == "/visits/eligibility") {
-                create_visit::handle(&self.services, request).await
-            } else if path.starts_with("/review") {
-                review_api::handle(&self.services, request).await
-            } else {
-                patient_api::handle(&self.services, request).await
-            };
-        read(response)
+        read(route(&self.services, request).await)
     }
 
     /// Subjects of the mail moto recorded from this app's sender to `to`.

@@ -54,25 +54,9 @@ async fn another_patients_visit_looks_exactly_like_a_missing_one() {
     let created = app.create_visit(ESTABLISHED, 100).await;
     let id = created["visit"]["id"].as_str().unwrap();
 
-    let theirs = read(
-        app.call(api(
-            patient_claims(OTHER),
-            "GET",
-            &format!("/visits/{id}"),
-            "",
-        ))
-        .await,
-    );
+    let theirs = app.visit_as(OTHER, id).await;
     let missing_id = "00000000-0000-4000-8000-000000000000";
-    let missing = read(
-        app.call(api(
-            patient_claims(OTHER),
-            "GET",
-            &format!("/visits/{missing_id}"),
-            "",
-        ))
-        .await,
-    );
+    let missing = app.visit_as(OTHER, missing_id).await;
 
     assert_eq!(theirs.0, 404);
     assert_eq!(theirs, missing);
@@ -95,15 +79,7 @@ async fn another_patient_cannot_cancel_or_answer_a_visit_that_is_not_theirs() {
     );
 
     assert_eq!(cancel, 404);
-    let (_, visit) = read(
-        app.call(api(
-            patient_claims(ESTABLISHED),
-            "GET",
-            &format!("/visits/{id}"),
-            "",
-        ))
-        .await,
-    );
+    let (_, visit) = app.visit_as(ESTABLISHED, id).await;
     assert_eq!(visit["status"], json!("awaiting_upload"));
 }
 

@@ -226,15 +226,7 @@ async fn a_second_different_response_is_refused_with_409() {
         (status, &problem["code"]),
         (409, &json!("not_awaiting_response"))
     );
-    let (_, visit) = read(
-        app.call(api(
-            patient_claims(ESTABLISHED),
-            "GET",
-            &format!("/visits/{id}"),
-            "",
-        ))
-        .await,
-    );
+    let (_, visit) = app.visit_as(ESTABLISHED, &id).await;
     assert_eq!(visit["conversation"].as_array().unwrap().len(), 1);
 }
 

@@ -36,15 +36,7 @@ async fn a_routine_visit_goes_from_intake_to_the_physicians_response() {
     );
     assert_eq!(status, 200);
 
-    let (_, mine) = read(
-        app.call(api(
-            patient_claims(ESTABLISHED),
-            "GET",
-            &format!("/visits/{id}"),
-            "",
-        ))
-        .await,
-    );
+    let (_, mine) = app.visit_as(ESTABLISHED, &id).await;
     assert_eq!(mine["status"], json!("responded"));
     assert_eq!(
         mine["conversation"][0]["message"],
@@ -63,12 +55,7 @@ async fn a_verified_upload_is_due_at_the_close_of_the_next_business_day() {
 
     let id = app.submitted_visit().await;
 
-    let visit = app
-        .store
-        .visit(VisitId::parse(&id).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let visit = app.stored_visit(&id).await;
     let due = visit.due.unwrap();
     assert_eq!(due.deadline.to_string(), "2026-11-27T22:00:00Z");
     assert_eq!(due.reminder_at.to_string(), "2026-11-27T20:00:00Z");
@@ -194,15 +181,7 @@ async fn a_visit_with_no_upload_is_abandoned_after_a_day() {
         .unwrap();
 
     assert_eq!(outcome, AlertOutcome::Abandoned);
-    let (_, visit) = read(
-        app.call(api(
-            patient_claims(ESTABLISHED),
-            "GET",
-            &format!("/visits/{id}"),
-            "",
-        ))
-        .await,
-    );
+    let (_, visit) = app.visit_as(ESTABLISHED, id).await;
     assert_eq!(visit["status"], json!("abandoned"));
 }
 

@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use serde_json::json;
-use shared::ids::VisitId;
+
 use shared::notice::Mail;
-use shared::ports::{Notifier, PortError, VisitStore};
+use shared::ports::{Notifier, PortError};
 use sla_alert::Outcome as AlertOutcome;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,12 +19,7 @@ async fn the_same_upload_event_twice_makes_one_transition_and_one_email_each() {
     let again = upload_received::handle(&app.services, s3_event(first_key(&id).as_str())).await;
 
     assert_eq!(again.unwrap(), vec![Outcome::Duplicate]);
-    let visit = app
-        .store
-        .visit(VisitId::parse(&id).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let visit = app.stored_visit(&id).await;
     assert_eq!(visit.history.len(), 2);
     assert_eq!(app.templates(), ["new_visit_waiting", "upload_received"]);
 }
@@ -49,12 +44,7 @@ async fn an_event_for_an_earlier_upload_attempt_arriving_late_changes_nothing() 
     let late = upload_received::handle(&app.services, s3_event(old.key.as_str())).await;
 
     assert_eq!(late.unwrap(), vec![Outcome::Discarded]);
-    let visit = app
-        .store
-        .visit(VisitId::parse(&id).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let visit = app.stored_visit(&id).await;
     assert_eq!(
         (visit.upload.attempt, visit.round, visit.history.len()),
         (2, 1, 2)
@@ -144,12 +134,7 @@ async fn an_abandon_timer_after_the_upload_changes_nothing() {
         .unwrap();
 
     assert_eq!(outcome, AlertOutcome::Skipped);
-    let visit = app
-        .store
-        .visit(VisitId::parse(&id).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let visit = app.stored_visit(&id).await;
     assert_eq!(visit.status, shared::visit::VisitStatus::Submitted);
 }
 
@@ -230,11 +215,6 @@ async fn a_retried_response_sends_the_mail_a_failed_attempt_missed_and_only_once
         .filter(|t| **t == "response_waiting")
         .count();
     assert_eq!(sent, 1);
-    let visit = app
-        .store
-        .visit(VisitId::parse(&id).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let visit = app.stored_visit(&id).await;
     assert_eq!(visit.responses.len(), 1);
 }
